@@ -1,0 +1,40 @@
+package dev.mandate.broker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every knob of the broker under {@code mandate.*}. The environment variables that SPEC names
+ * ({@code MANDATE_ISSUER}, {@code MANDATE_DATA_DIR}, {@code MANDATE_MASTER_KEY},
+ * {@code MANDATE_ADMIN_TOKEN}) are mapped onto these in {@code application.properties}.
+ *
+ * @param issuer     the issuer URL put in {@code iss} and the metadata; blank means
+ *                   {@code http://localhost:<port>}
+ * @param dataDir    where the embedded PostgreSQL, the generated master key and the generated
+ *                   first admin token live
+ * @param masterKey  base64 of 32 bytes that encrypts signing keys at rest; blank means the
+ *                   generated key file in the data directory (embedded mode only)
+ * @param adminToken the admin bearer token; blank means one is generated on first start
+ * @param keys       signing key settings
+ * @param jwks       JWKS endpoint settings
+ */
+@ConfigurationProperties("mandate")
+public record MandateProperties(
+        @DefaultValue("") String issuer,
+        @DefaultValue("./mandate-data") Path dataDir,
+        @DefaultValue("") String masterKey,
+        @DefaultValue("") String adminToken,
+        @DefaultValue Keys keys,
+        @DefaultValue Jwks jwks) {
+
+    /** @param algorithm JWS algorithm of newly generated signing keys: ES256 (default) or RS256 */
+    public record Keys(@DefaultValue("ES256") String algorithm) {
+    }
+
+    /** @param maxAge how long resource servers may cache the JWKS ({@code Cache-Control: max-age}) */
+    public record Jwks(@DefaultValue("300s") Duration maxAge) {
+    }
+}
