@@ -30,6 +30,11 @@ class KeysConfiguration {
         return new SigningKeys(new SigningKeyStore(jdbc, transactions, masterKey, clock), properties.keys().algorithm());
     }
 
+    @Bean
+    BrokerTokens brokerTokens(SigningKeys keys) {
+        return new BrokerTokens(keys);
+    }
+
     /** What Spring's JWK set endpoint serves: public parts only; signing never goes through it. */
     @Bean
     JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
