@@ -33,6 +33,8 @@ public final class JwksCacheControlFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         response.setHeader("Cache-Control", cacheControl);
+        // Spring writes the set through a Writer; without this Tomcat labels it ISO-8859-1.
+        response.setCharacterEncoding("UTF-8");
         chain.doFilter(request, response);
     }
 }

@@ -61,6 +61,7 @@ class DiscoveryTest extends BrokerIntegrationTest {
             HttpResponse<String> response = get("/oauth2/jwks");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json").doesNotContain("ISO-8859-1"));
             JWKSet set = JWKSet.parse(response.body());
             String current = jdbc.sql("SELECT kid FROM signing_keys WHERE state = 'current'").query(String.class).single();
             assertThat(set.getKeys()).extracting(JWK::getKeyID).contains(current);
