@@ -33,6 +33,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class FormRequestFilter extends OncePerRequestFilter {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FormRequestFilter.class);
 
     private static final Set<String> PATHS = Set.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
     private static final Set<String> MAY_REPEAT = Set.of("audience", "resource");
@@ -83,7 +84,20 @@ public final class FormRequestFilter extends OncePerRequestFilter {
                 return;
             }
         }
-        chain.doFilter(new ParsedFormRequest(request, form, body), response);
+        try {
+            chain.doFilter(new ParsedFormRequest(request, form, body), response);
+        } catch (RuntimeException | ServletException e) {
+            // The safety net: nothing a client sends may produce a stack trace or an HTML error page.
+            Throwable cause = e instanceof ServletException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof org.springframework.dao.DataAccessException
+                    || cause instanceof org.springframework.transaction.TransactionException) {
+                log.warn("{} failed: database unavailable ({})", request.getRequestURI(), cause.getClass().getSimpleName());
+                OAuthErrors.write(response, "temporarily_unavailable", "the broker's database is unavailable; retry later");
+            } else {
+                log.error("{} failed unexpectedly", request.getRequestURI(), cause);
+                OAuthErrors.write(response, "server_error", "the broker failed to process the request");
+            }
+        }
     }
 
     static Map<String, List<String>> parse(String body) {

@@ -38,11 +38,16 @@ final class AgentRegisteredClients implements RegisteredClientRepository {
         }
         return jdbc.sql("SELECT id FROM agents WHERE id = ? AND enabled")
                 .param(clientId)
-                .query((rs, n) -> RegisteredClient.withId(rs.getString("id"))
-                        .clientId(rs.getString("id"))
-                        .clientAuthenticationMethod(WORKLOAD_JWT)
-                        .authorizationGrantType(AuthorizationGrantType.TOKEN_EXCHANGE)
-                        .build())
+                .query((rs, n) -> agentClient(rs.getString("id")))
                 .optional().orElse(null);
+    }
+
+    /** The client Spring sees for an agent: token exchange only, authenticated by its workload JWT. */
+    static RegisteredClient agentClient(String agentId) {
+        return RegisteredClient.withId(agentId)
+                .clientId(agentId)
+                .clientAuthenticationMethod(WORKLOAD_JWT)
+                .authorizationGrantType(AuthorizationGrantType.TOKEN_EXCHANGE)
+                .build();
     }
 }

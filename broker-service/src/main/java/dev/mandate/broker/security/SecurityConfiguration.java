@@ -8,7 +8,10 @@ import dev.mandate.broker.admin.AdminTokens;
 import dev.mandate.broker.discovery.AuthorizationServerMetadataFilter;
 import dev.mandate.broker.discovery.IssuerUrl;
 import dev.mandate.broker.discovery.JwksCacheControlFilter;
+import dev.mandate.broker.oauth.OAuthFailureHandler;
+import dev.mandate.broker.tokenendpoint.TokenEndpoint;
 import dev.mandate.broker.web.Problems;
+import dev.mandate.exchange.workload.WorkloadIdentityVerifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -62,9 +65,23 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerChain(HttpSecurity http, IssuerUrl issuer, MandateProperties properties)
-            throws Exception {
-        http.oauth2AuthorizationServer(as -> { });
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, IssuerUrl issuer, MandateProperties properties,
+                                                 WorkloadIdentityVerifier verifier, TokenEndpoint tokenEndpoint,
+                                                 OAuthFailureHandler failureHandler) throws Exception {
+        AgentAuthenticationProvider agents = new AgentAuthenticationProvider(verifier);
+        http.oauth2AuthorizationServer(as -> as
+                // Our converter and providers only: agents by workload JWT, resource servers by Basic.
+                .clientAuthentication(client -> client
+                        .authenticationConverters(converters -> {
+                            converters.clear();
+                            converters.add(new ClientCredentialsConverter());
+                        })
+                        .authenticationProviders(providers -> {
+                            providers.clear();
+                            providers.add(agents);
+                        })
+                        .errorResponseHandler(failureHandler))
+                .tokenEndpoint(tokenEndpoint::configure));
         OAuth2AuthorizationServerConfigurer authorizationServer = http.getConfigurer(OAuth2AuthorizationServerConfigurer.class);
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 // Ours run first (same slot, added earlier): RFC 8414 metadata, and the JWKS cache header.
