@@ -9,7 +9,8 @@ import dev.mandate.broker.discovery.AuthorizationServerMetadataFilter;
 import dev.mandate.broker.discovery.IssuerUrl;
 import dev.mandate.broker.discovery.JwksCacheControlFilter;
 import dev.mandate.broker.oauth.OAuthFailureHandler;
-import dev.mandate.broker.tokenendpoint.TokenEndpoint;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2TokenEndpointConfigurer;
 import dev.mandate.broker.web.Problems;
 import dev.mandate.exchange.workload.WorkloadIdentityVerifier;
 import org.springframework.context.annotation.Bean;
@@ -66,7 +67,8 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, IssuerUrl issuer, MandateProperties properties,
-                                                 WorkloadIdentityVerifier verifier, TokenEndpoint tokenEndpoint,
+                                                 WorkloadIdentityVerifier verifier,
+                                                 Customizer<OAuth2TokenEndpointConfigurer> tokenEndpoint,
                                                  OAuthFailureHandler failureHandler) throws Exception {
         AgentAuthenticationProvider agents = new AgentAuthenticationProvider(verifier);
         http.oauth2AuthorizationServer(as -> as
@@ -81,7 +83,7 @@ class SecurityConfiguration {
                             providers.add(agents);
                         })
                         .errorResponseHandler(failureHandler))
-                .tokenEndpoint(tokenEndpoint::configure));
+                .tokenEndpoint(tokenEndpoint));
         OAuth2AuthorizationServerConfigurer authorizationServer = http.getConfigurer(OAuth2AuthorizationServerConfigurer.class);
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 // Ours run first (same slot, added earlier): RFC 8414 metadata, and the JWKS cache header.

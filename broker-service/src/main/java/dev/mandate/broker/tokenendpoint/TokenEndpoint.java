@@ -1,6 +1,7 @@
 package dev.mandate.broker.tokenendpoint;
 
 import dev.mandate.broker.oauth.OAuthFailureHandler;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2TokenEndpointConfigurer;
 
 /**
@@ -8,7 +9,7 @@ import org.springframework.security.config.annotation.web.configurers.oauth2.ser
  * only (Spring's built-in providers, including its token-exchange one, are removed, so
  * {@code ProviderManager} never runs them after ours), our §4.3 response and our error writer.
  */
-public final class TokenEndpoint {
+public final class TokenEndpoint implements Customizer<OAuth2TokenEndpointConfigurer> {
 
     private final TokenExchangeProvider provider;
     private final TokenResponseWriter responseWriter;
@@ -20,7 +21,8 @@ public final class TokenEndpoint {
         this.failureHandler = failureHandler;
     }
 
-    public void configure(OAuth2TokenEndpointConfigurer endpoint) {
+    @Override
+    public void customize(OAuth2TokenEndpointConfigurer endpoint) {
         endpoint.accessTokenRequestConverters(converters -> {
                     converters.clear();
                     converters.add(new TokenExchangeRequestConverter());
