@@ -3,6 +3,7 @@ package dev.mandate.broker.security;
 import java.time.Clock;
 
 import dev.mandate.broker.MandateProperties;
+import dev.mandate.broker.keys.MasterKey;
 import dev.mandate.broker.admin.AdminBearerAuthenticationFilter;
 import dev.mandate.broker.admin.AdminTokens;
 import dev.mandate.broker.discovery.AuthorizationServerMetadataFilter;
@@ -11,6 +12,8 @@ import dev.mandate.broker.discovery.JwksCacheControlFilter;
 import dev.mandate.broker.oauth.OAuthFailureHandler;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2TokenEndpointConfigurer;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2TokenIntrospectionEndpointConfigurer;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2TokenRevocationEndpointConfigurer;
 import dev.mandate.broker.web.Problems;
 import dev.mandate.exchange.workload.WorkloadIdentityVerifier;
 import org.springframework.context.annotation.Bean;
@@ -54,6 +57,11 @@ class SecurityConfiguration {
     }
 
     @Bean
+    ResourceServerSecrets resourceServerSecrets(JdbcClient jdbc, MasterKey masterKey, Clock clock) {
+        return new ResourceServerSecrets(jdbc, masterKey, clock);
+    }
+
+    @Bean
     RegisteredClientRepository registeredClientRepository(JdbcClient jdbc) {
         return new AgentRegisteredClients(jdbc);
     }
@@ -69,6 +77,9 @@ class SecurityConfiguration {
     SecurityFilterChain authorizationServerChain(HttpSecurity http, IssuerUrl issuer, MandateProperties properties,
                                                  WorkloadIdentityVerifier verifier,
                                                  Customizer<OAuth2TokenEndpointConfigurer> tokenEndpoint,
+                                                 Customizer<OAuth2TokenIntrospectionEndpointConfigurer> introspection,
+                                                 Customizer<OAuth2TokenRevocationEndpointConfigurer> revocation,
+                                                 ResourceServerSecrets resourceServerSecrets,
                                                  OAuthFailureHandler failureHandler) throws Exception {
         AgentAuthenticationProvider agents = new AgentAuthenticationProvider(verifier);
         http.oauth2AuthorizationServer(as -> as
@@ -81,9 +92,12 @@ class SecurityConfiguration {
                         .authenticationProviders(providers -> {
                             providers.clear();
                             providers.add(agents);
+                            providers.add(new ResourceServerAuthenticationProvider(resourceServerSecrets));
                         })
                         .errorResponseHandler(failureHandler))
-                .tokenEndpoint(tokenEndpoint));
+                .tokenEndpoint(tokenEndpoint)
+                .tokenIntrospectionEndpoint(introspection)
+                .tokenRevocationEndpoint(revocation));
         OAuth2AuthorizationServerConfigurer authorizationServer = http.getConfigurer(OAuth2AuthorizationServerConfigurer.class);
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 // Ours run first (same slot, added earlier): RFC 8414 metadata, and the JWKS cache header.

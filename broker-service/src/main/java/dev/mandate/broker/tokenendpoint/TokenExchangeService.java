@@ -116,7 +116,7 @@ final class TokenExchangeService {
             throw invalid("actor_agent_mismatch", "the actor_token and the client assertion name different agents");
         }
         // The parent is found by the SHA-256 of the presented token: if it matches, the token is ours.
-        StoredToken parent = store.findByHash(sha256(subjectToken))
+        StoredToken parent = store.findByHash(IssuedTokenStore.sha256(subjectToken))
                 .orElseThrow(() -> invalid("subject_token_unknown", "the subject_token was not issued by this broker"));
         Agent holder = agents.byId(parent.agentId())
                 .orElseThrow(() -> invalid("parent_holder_unknown", "the agent holding the subject_token no longer exists"));
@@ -162,7 +162,7 @@ final class TokenExchangeService {
                 throw new IllegalStateException("a freshly signed token does not carry the granted claims");
             }
             String actorJson = grant.actor() == null ? null : JSONObjectUtils.toJSONString(grant.actor().toClaim());
-            store.insert(new IssuedTokenStore.NewToken(grant.jti(), sha256(signed.token()), grant.taskId(), grant.parentJti(),
+            store.insert(new IssuedTokenStore.NewToken(grant.jti(), IssuedTokenStore.sha256(signed.token()), grant.taskId(), grant.parentJti(),
                     grant.depth(), grant.subject(), grant.clientId(), actorJson, grant.audience(), grant.resourceServerId(),
                     List.copyOf(grant.scope().values()), grant.issuedAt(), grant.expiresAt(), account, signed.kid()));
             audit.append(AuditEvent.success("token.exchange").actor(grant.clientId()).agent(grant.clientId())
@@ -204,13 +204,6 @@ final class TokenExchangeService {
                 token.chainRevoked(), token.depth(), budget);
     }
 
-    static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static ExchangeRefused invalid(String reason, String description) {
         return new ExchangeRefused(ExchangeError.INVALID_REQUEST, reason, description);

@@ -36,6 +36,19 @@ public final class IssuedTokenStore {
         this.jdbc = jdbc;
     }
 
+    /** SHA-256 of a compact token, the only form in which the broker keeps tokens. */
+    public static byte[] sha256(String token) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Optional<StoredToken> findByToken(String token) {
+        return findByHash(sha256(token));
+    }
+
     public Optional<StoredToken> findByHash(byte[] sha256) {
         return jdbc.sql(SELECT.formatted("t.token_sha256 = :hash", "t.token_sha256 = :hash"))
                 .param("hash", sha256).query(IssuedTokenStore::map).optional();
@@ -68,6 +81,50 @@ public final class IssuedTokenStore {
                 SELECT t.jti, t.revoked_at FROM tokens t WHERE t.jti IN (SELECT jti FROM chain) FOR SHARE OF t""")
                 .param(jti).query().listOfRows();
         return rows.isEmpty() || rows.stream().anyMatch(r -> r.get("revoked_at") != null);
+    }
+
+    /** The agents that held this token or any of its ancestors: who may revoke it (SPEC §5). */
+    public List<String> chainAgentIds(String jti) {
+        return jdbc.sql("""
+                WITH RECURSIVE chain AS (
+                    SELECT jti, parent_jti, agent_id FROM tokens WHERE jti = ?
+                    UNION ALL
+                    SELECT p.jti, p.parent_jti, p.agent_id FROM tokens p JOIN chain c ON p.jti = c.parent_jti
+                )
+                SELECT DISTINCT agent_id FROM chain""").param(jti).query(String.class).list();
+    }
+
+    /**
+     * Revokes a token and every descendant not yet revoked, in one statement (a recursive walk
+     * over the parent index). Returns the jtis it revoked.
+     */
+    public List<String> revokeCascade(String jti, String reason, Instant now) {
+        // The first pass locks the tree it sees. A delegated exchange that committed a child after
+        // that statement's snapshot but before its locks is caught by the next pass (a new snapshot
+        // in READ COMMITTED); later exchanges wait on our locks and then find the parent revoked.
+        List<String> revoked = new java.util.ArrayList<>(revokePass(jti, reason, now));
+        for (int pass = 0; pass < 8; pass++) {
+            List<String> more = revokePass(jti, reason, now);
+            if (more.isEmpty()) {
+                break;
+            }
+            revoked.addAll(more);
+        }
+        return revoked;
+    }
+
+    private List<String> revokePass(String jti, String reason, Instant now) {
+        return jdbc.sql("""
+                WITH RECURSIVE tree AS (
+                    SELECT jti FROM tokens WHERE jti = :jti
+                    UNION ALL
+                    SELECT t.jti FROM tokens t JOIN tree ON t.parent_jti = tree.jti
+                )
+                UPDATE tokens SET revoked_at = :now, revoked_reason = :reason
+                WHERE jti IN (SELECT jti FROM tree) AND revoked_at IS NULL
+                RETURNING jti""")
+                .param("jti", jti).param("now", Timestamp.from(now)).param("reason", reason)
+                .query(String.class).list();
     }
 
     /** Opens the budget account of a root token. */

@@ -37,6 +37,13 @@ public final class Catalog {
         return id(name);
     }
 
+    /** A resource server whose secret is {@code secret}, stored as the broker stores it. */
+    public String resourceServer(String name, String audience, String unit, byte[] secretHmac) {
+        jdbc.sql("INSERT INTO resource_servers (id, audience, budget_unit, secret_hmac) VALUES (?, ?, ?, ?)")
+                .params(id(name), audience, unit, secretHmac).update();
+        return id(name);
+    }
+
     /** A resource server with a random secret hash (these tests never authenticate as it). */
     public String resourceServer(String name, String audience, String unit) {
         byte[] hmac = new byte[32];
