@@ -21,6 +21,12 @@ public final class Problems {
 
     public static void write(HttpServletResponse response, int status, String type, String title, String detail)
             throws IOException {
+        write(response, status, type, title, detail, Map.of());
+    }
+
+    /** With extension members (RFC 9457 §3.2), e.g. {@code remaining} on a 402. */
+    public static void write(HttpServletResponse response, int status, String type, String title, String detail,
+                             Map<String, Object> extensions) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_PREFIX + type);
         body.put("title", title);
@@ -28,6 +34,7 @@ public final class Problems {
         if (detail != null) {
             body.put("detail", detail);
         }
+        extensions.forEach(body::putIfAbsent);
         byte[] json = JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/problem+json");
