@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminToken the admin bearer token; blank means one is generated on first start
  * @param keys       signing key settings
  * @param jwks       JWKS endpoint settings
+ * @param allowInsecureIssuers accept {@code http} and loopback/private {@code jwks_uri}s (local use and tests only)
+ * @param maxTokenTtl the broker-wide cap on any token's lifetime and on scopes' max TTL
+ * @param resourceServerSecretOverlap how long a rotated resource-server secret keeps working
  */
 @ConfigurationProperties("mandate")
 public record MandateProperties(
@@ -28,7 +31,10 @@ public record MandateProperties(
         @DefaultValue("") String masterKey,
         @DefaultValue("") String adminToken,
         @DefaultValue Keys keys,
-        @DefaultValue Jwks jwks) {
+        @DefaultValue Jwks jwks,
+        @DefaultValue("false") boolean allowInsecureIssuers,
+        @DefaultValue("3600s") Duration maxTokenTtl,
+        @DefaultValue("1h") Duration resourceServerSecretOverlap) {
 
     /** @param algorithm JWS algorithm of newly generated signing keys: ES256 (default) or RS256 */
     public record Keys(@DefaultValue("ES256") String algorithm) {

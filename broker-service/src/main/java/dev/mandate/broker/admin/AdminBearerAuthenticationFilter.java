@@ -44,6 +44,10 @@ public final class AdminBearerAuthenticationFilter extends OncePerRequestFilter 
             refuse(response, "the admin bearer token is not valid");
             return;
         }
+        if (request.getContentLengthLong() > 64 * 1024) {
+            Problems.write(response, 413, "payload-too-large", "Payload Too Large", "admin request bodies are limited to 64 KiB");
+            return;
+        }
         var authentication = UsernamePasswordAuthenticationToken.authenticated("admin", null,
                 List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
         var context = SecurityContextHolder.createEmptyContext();

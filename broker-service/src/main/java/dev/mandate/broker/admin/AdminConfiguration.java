@@ -19,4 +19,9 @@ public class AdminConfiguration {
         return tokens;
     }
 
+    @Bean
+    AdminChanges adminChanges(TransactionTemplate transactions, dev.mandate.broker.audit.AuditTrail audit) {
+        return new AdminChanges(transactions, audit);
+    }
+
 }
