@@ -41,6 +41,17 @@ public final class WorkloadIdentityVerifier {
     private final AgentDirectory agents;
     private final Clock clock;
     private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    /**
+     * Signatures already verified, by SHA-256 of the token: agents present the same workload JWT
+     * for its whole lifetime, and an ECDSA verification costs far more than everything else in an
+     * exchange. A hit still re-checks the issuer (same key source and algorithms), every time-based
+     * claim and the agent; entries die with the token's exp. Bounded; cleared when full.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int CACHE_LIMIT = 10_000;
+
+    private record Verified(com.nimbusds.jose.jwk.source.JWKSource<SecurityContext> keys, JWSAlgorithm alg, JWTClaimsSet claims) {
+    }
 
     public WorkloadIdentityVerifier(TrustedIssuers issuers, AgentDirectory agents, Clock clock) {
         this.issuers = issuers;
@@ -88,7 +99,15 @@ public final class WorkloadIdentityVerifier {
         if (!issuer.algorithms().contains(header.getAlgorithm())) {
             throw refused("alg_not_allowed", "algorithm " + header.getAlgorithm().getName() + " is not allowed for this issuer");
         }
-        verifySignature(jwt, issuer);
+        String cacheKey = sha256(token);
+        Verified hit = verified.get(cacheKey);
+        if (hit == null || hit.keys() != issuer.keys() || !hit.alg().equals(header.getAlgorithm())) {
+            verifySignature(jwt, issuer);
+            if (verified.size() >= CACHE_LIMIT) {
+                verified.clear();
+            }
+            verified.put(cacheKey, new Verified(issuer.keys(), header.getAlgorithm(), claims));
+        }
         checkClaims(claims, issuer);
         Agent agent = agents.byIssuerAndSubject(issuer.issuer(), claims.getSubject())
                 .orElseThrow(() -> refused("agent_unknown", "no agent is registered for this workload identity"));
@@ -173,6 +192,15 @@ public final class WorkloadIdentityVerifier {
         }
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {
             throw refused("subject_missing", "the workload JWT has no sub");
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
