@@ -1,5 +1,6 @@
 package dev.mandate.broker.security;
 
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import dev.mandate.broker.oauth.OAuthRefusal;
 import org.springframework.dao.DataAccessException;
 import org.springframework.security.authentication.AuthenticationProvider;

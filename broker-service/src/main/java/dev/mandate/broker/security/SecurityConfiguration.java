@@ -1,5 +1,6 @@
 package dev.mandate.broker.security;
 
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import java.time.Clock;
 
 import dev.mandate.broker.MandateProperties;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 
 import dev.mandate.broker.audit.AuditTrail;
-import dev.mandate.broker.security.ResourceServerSecrets;
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import dev.mandate.broker.tokens.IssuedTokenStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;

@@ -11,7 +11,7 @@ import java.util.Set;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.mandate.broker.audit.AuditEvent;
 import dev.mandate.broker.audit.AuditTrail;
-import dev.mandate.broker.security.ResourceServerSecrets;
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import dev.mandate.broker.tokens.IssuedTokenStore;
 import dev.mandate.broker.tokens.StoredToken;
 import dev.mandate.broker.web.Problems;

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.mandate.broker.security.ResourceServerSecrets;
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import dev.mandate.broker.support.Catalog;
 import dev.mandate.broker.support.TestDatabase;
 import dev.mandate.broker.support.TestWorkloadIssuer;

@@ -15,7 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.mandate.broker.security.ResourceServerSecrets;
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import dev.mandate.broker.support.Catalog;
 import dev.mandate.broker.support.TestDatabase;
 import dev.mandate.broker.support.TestWorkloadIssuer;

@@ -18,7 +18,7 @@ import dev.mandate.broker.admin.AdminChanges;
 import dev.mandate.broker.admin.AdminRefusal;
 import dev.mandate.broker.admin.Pages;
 import dev.mandate.broker.admin.Validation;
-import dev.mandate.broker.security.ResourceServerSecrets;
+import dev.mandate.broker.credentials.ResourceServerSecrets;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.DeleteMapping;

@@ -1,4 +1,4 @@
-package dev.mandate.broker.security;
+package dev.mandate.broker.credentials;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
