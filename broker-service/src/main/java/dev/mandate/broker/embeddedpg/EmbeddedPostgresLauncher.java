@@ -88,8 +88,13 @@ public final class EmbeddedPostgresLauncher implements Closeable {
         return postgres.getPort();
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             postgres.close();
         } finally {
