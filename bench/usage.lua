@@ -1,13 +1,22 @@
--- wrk script: POST /v1/usage, one charge of 1 per request with a fresh idempotency key.
--- env: TOKEN, BASIC ("Basic base64(id:secret)")
+-- wrk script: POST /v1/usage, a charge of 1 per request with a fresh idempotency key.
+-- env: TOKENS (comma-separated access tokens; requests rotate over them), BASIC ("Basic base64(id:secret)")
+local tokens = {}
+for t in string.gmatch(os.getenv("TOKENS"), "[^,]+") do table.insert(tokens, t) end
 local counter = 0
-local thread_id = math.random(1, 1e9)
+-- Each thread gets its own id from setup(); the run's start time keeps keys unique across runs,
+-- so every request is a new charge, never an idempotent replay.
+local created = 0
+function setup(thread)
+  created = created + 1
+  thread:set("tid", created .. "-" .. os.time())
+end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = os.getenv("BASIC")
 request = function()
   counter = counter + 1
-  return wrk.format(nil, nil, nil, '{"token":"' .. os.getenv("TOKEN") .. '","amount":1,"idempotency_key":"k' .. thread_id .. '-' .. counter .. '"}')
+  local token = tokens[(counter % #tokens) + 1]
+  return wrk.format(nil, nil, nil, '{"token":"' .. token .. '","amount":1,"idempotency_key":"k' .. tid .. '-' .. counter .. '"}')
 end
 function done(summary, latency, requests)
   local s = summary.duration / 1e6
