@@ -212,6 +212,8 @@ class AdminApiTest extends BrokerIntegrationTest {
             assertRefused(admin.post("/admin/v1/scopes", "{\"name\":"), 400, "malformed-json", "scopes", before);
             AdminClient.Response big = admin.post("/admin/v1/scopes", "{\"description\":\"" + "x".repeat(70_000) + "\"}");
             assertRefused(big, 413, "payload-too-large", "scopes", before);
+            assertRefused(admin.call("POST", "/admin/v1/scopes", "name=x", null, "application/x-www-form-urlencoded"),
+                    415, "unsupported-media-type", "scopes", before);
         }
 
         @Test

@@ -51,11 +51,15 @@ public final class AdminClient {
     }
 
     public Response call(String method, String path, String body, String ifMatch) {
+        return call(method, path, body, ifMatch, "application/json");
+    }
+
+    public Response call(String method, String path, String body, String ifMatch, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", contentType);
         }
         if (ifMatch != null) {
             request.header("If-Match", ifMatch);
