@@ -36,8 +36,14 @@ public record MandateProperties(
         @DefaultValue("3600s") Duration maxTokenTtl,
         @DefaultValue("1h") Duration resourceServerSecretOverlap) {
 
-    /** @param algorithm JWS algorithm of newly generated signing keys: ES256 (default) or RS256 */
-    public record Keys(@DefaultValue("ES256") String algorithm) {
+    /**
+     * @param algorithm        JWS algorithm of newly generated signing keys: ES256 (default) or RS256;
+     *                         changing it makes the next lifecycle check start a rotation
+     * @param rotationInterval how long a key signs before its successor takes over
+     * @param checkInterval    how often each instance advances the lifecycle and reloads the keys
+     */
+    public record Keys(@DefaultValue("ES256") String algorithm, @DefaultValue("7d") Duration rotationInterval,
+                       @DefaultValue("60s") Duration checkInterval) {
     }
 
     /** @param maxAge how long resource servers may cache the JWKS ({@code Cache-Control: max-age}) */

@@ -25,7 +25,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** The one place where admin refusals become RFC 9457 problem+json. Never a stack trace. */
-@RestControllerAdvice(basePackages = "dev.mandate.broker")
+@RestControllerAdvice
 class AdminProblems {
 
     private static final Logger log = LoggerFactory.getLogger(AdminProblems.class);

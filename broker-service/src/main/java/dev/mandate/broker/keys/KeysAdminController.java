@@ -14,9 +14,21 @@ import org.springframework.web.bind.annotation.RestController;
 class KeysAdminController {
 
     private final SigningKeys keys;
+    private final KeyRotation rotation;
 
-    KeysAdminController(SigningKeys keys) {
+    KeysAdminController(SigningKeys keys, KeyRotation rotation) {
         this.keys = keys;
+        this.rotation = rotation;
+    }
+
+    /**
+     * Starts a rotation now: publishes a {@code next} key (or keeps the one already waiting). It
+     * signs once JWKS caches have had time to learn it; see {@link KeyRotation}.
+     */
+    @org.springframework.web.bind.annotation.PostMapping("/rotate")
+    Map<String, List<KeyView>> rotate() {
+        rotation.check(true);
+        return list();
     }
 
     @GetMapping

@@ -25,9 +25,19 @@ class KeysConfiguration {
 
     @Bean
     @DependsOn("flywayInitializer")
-    SigningKeys signingKeys(JdbcClient jdbc, TransactionTemplate transactions, MasterKey masterKey, Clock clock,
+    SigningKeys signingKeys(SigningKeyStore store, MandateProperties properties) {
+        return new SigningKeys(store, properties.keys().algorithm());
+    }
+
+    @Bean
+    SigningKeyStore signingKeyStore(JdbcClient jdbc, TransactionTemplate transactions, MasterKey masterKey, Clock clock) {
+        return new SigningKeyStore(jdbc, transactions, masterKey, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    KeyRotation keyRotation(SigningKeyStore store, SigningKeys keys, dev.mandate.broker.audit.AuditTrail audit, Clock clock,
                             MandateProperties properties) {
-        return new SigningKeys(new SigningKeyStore(jdbc, transactions, masterKey, clock), properties.keys().algorithm());
+        return new KeyRotation(store, keys, audit, clock, properties);
     }
 
     @Bean

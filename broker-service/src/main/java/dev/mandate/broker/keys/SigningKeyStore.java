@@ -40,14 +40,57 @@ final class SigningKeyStore {
                     .query(Long.class).single() > 0;
             if (!hasCurrent) {
                 JWK key = SigningKeyGenerator.generate(algorithm);
-                insert(key, algorithm, KeyState.CURRENT);
+                insert(key, algorithm, KeyState.CURRENT, clock.instant());
                 log.info("Generated the first {} signing key, kid {}", algorithm, key.getKeyID());
             }
         });
     }
 
-    private void insert(JWK key, String algorithm, KeyState state) {
-        Instant now = clock.instant();
+    /** The timings of the key lifecycle (SPEC §7). */
+    record Lifecycle(String algorithm, java.time.Duration rotationInterval, java.time.Duration publishLead,
+                     java.time.Duration retiredKeep) {
+    }
+
+    /**
+     * Moves the lifecycle forward as of {@code now}, in one transaction under the key lock, so that
+     * among instances sharing the database exactly one performs each transition:
+     * a {@code next} key is created when rotation is due (or forced, or the configured algorithm
+     * changed); it becomes {@code current} once it has been published for {@code publishLead}
+     * (JWKS caches have refreshed); the old current is {@code retired} and removed, with its
+     * encrypted private part, after {@code retiredKeep} (every token it signed has expired).
+     *
+     * @return what changed, for the log and the audit trail; empty when nothing did
+     */
+    List<String> advance(Instant now, Lifecycle lifecycle, boolean forceNext) {
+        return transactions.execute(tx -> {
+            jdbc.sql("SELECT pg_advisory_xact_lock(?)").param(KEY_LOCK).query().singleRow();
+            List<String> changes = new java.util.ArrayList<>();
+            var rows = jdbc.sql("SELECT kid, alg, state, created_at, activated_at FROM signing_keys").query().listOfRows();
+            var current = rows.stream().filter(r -> "current".equals(r.get("state"))).findFirst();
+            var next = rows.stream().filter(r -> "next".equals(r.get("state"))).findFirst();
+            boolean due = current.isPresent() && ((Timestamp) current.get().get("activated_at")).toInstant()
+                    .plus(lifecycle.rotationInterval()).minus(lifecycle.publishLead()).compareTo(now) <= 0;
+            boolean algorithmChanged = current.isPresent() && !lifecycle.algorithm().equals(current.get().get("alg"));
+            if (next.isEmpty() && (forceNext || due || algorithmChanged)) {
+                JWK key = SigningKeyGenerator.generate(SigningKeyGenerator.requireSupported(lifecycle.algorithm()));
+                insert(key, lifecycle.algorithm(), KeyState.NEXT, now);
+                changes.add("published next key " + key.getKeyID());
+            } else if (next.isPresent()
+                    && ((Timestamp) next.get().get("created_at")).toInstant().plus(lifecycle.publishLead()).compareTo(now) <= 0) {
+                jdbc.sql("UPDATE signing_keys SET state = 'retired', retired_at = ? WHERE state = 'current'")
+                        .param(Timestamp.from(now)).update();
+                jdbc.sql("UPDATE signing_keys SET state = 'current', activated_at = ? WHERE state = 'next'")
+                        .param(Timestamp.from(now)).update();
+                changes.add("key " + next.get().get("kid") + " is now current");
+            }
+            List<String> removed = jdbc.sql("DELETE FROM signing_keys WHERE state = 'retired' AND retired_at <= ? RETURNING kid")
+                    .param(Timestamp.from(now.minus(lifecycle.retiredKeep()))).query(String.class).list();
+            removed.forEach(kid -> changes.add("removed retired key " + kid));
+            return changes;
+        });
+    }
+
+    private void insert(JWK key, String algorithm, KeyState state, Instant now) {
         MasterKey.Sealed sealed = masterKey.seal(key.toJSONString().getBytes(StandardCharsets.UTF_8), key.getKeyID());
         jdbc.sql("""
                 INSERT INTO signing_keys (kid, alg, state, public_jwk, private_key_ciphertext, private_key_nonce,

@@ -66,8 +66,8 @@ public final class AdminClient {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String contentType = response.headers().firstValue("Content-Type").orElse(null);
-            OpenApiContract.get().check(method, path, body, response.statusCode(), contentType, response.body());
+            String answered = response.headers().firstValue("Content-Type").orElse(null);
+            OpenApiContract.get().check(method, path, body, response.statusCode(), answered, response.body());
             return new Response(response.statusCode(), response.body(), response.headers().firstValue("ETag").orElse(null));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

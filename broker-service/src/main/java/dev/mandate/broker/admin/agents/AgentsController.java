@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * its live tokens, with everything delegated from them.
  */
 @RestController
-@RequestMapping(path = "/admin/v1/agents", produces = "application/json")
+@RequestMapping("/admin/v1/agents")
 class AgentsController {
 
     record AgentRequest(String id, String issuerId, String subject, List<String> allowedScopes, List<String> mayDelegateTo,

@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /admin/v1/issuers}: the workload-identity providers the broker trusts (SPEC §1, §2). */
 @RestController
-@RequestMapping(path = "/admin/v1/issuers", produces = "application/json")
+@RequestMapping("/admin/v1/issuers")
 class IssuersController {
 
     static final Set<String> ALGORITHMS = Set.of("ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384",

@@ -37,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * (256 bits from a CSPRNG) is shown once, on create and on rotation, and stored only as a keyed hash.
  */
 @RestController
-@RequestMapping(path = "/admin/v1/resource-servers", produces = "application/json")
+@RequestMapping("/admin/v1/resource-servers")
 class ResourceServersController {
 
     private static final SecureRandom RANDOM = new SecureRandom();

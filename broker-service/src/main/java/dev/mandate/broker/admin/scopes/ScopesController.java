@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /admin/v1/scopes}: the scope catalog (SPEC §1). PUT replaces a scope; If-Match guards lost updates. */
 @RestController
-@RequestMapping(path = "/admin/v1/scopes", produces = "application/json")
+@RequestMapping("/admin/v1/scopes")
 class ScopesController {
 
     record ScopeRequest(String name, String resourceServerId, String description, Integer defaultTtlSeconds,

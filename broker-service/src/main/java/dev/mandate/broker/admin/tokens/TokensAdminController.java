@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Operations on issued tokens (metadata only, never token values) and the audit trail (SPEC §8). */
 @RestController
-@RequestMapping(path = "/admin/v1", produces = "application/json")
+@RequestMapping("/admin/v1")
 class TokensAdminController {
 
     private final JdbcClient jdbc;
