@@ -11,7 +11,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditConfiguration {
 
     @Bean
-    AuditTrail auditTrail(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
-        return new AuditTrail(jdbc, transactions, clock);
+    AuditTrail auditTrail(JdbcClient jdbc, TransactionTemplate transactions, Clock clock,
+                          @org.springframework.beans.factory.annotation.Value("${mandate.audit.hash-chain:true}") boolean chained) {
+        return new AuditTrail(jdbc, transactions, clock, chained);
     }
 }

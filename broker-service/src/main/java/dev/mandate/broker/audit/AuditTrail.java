@@ -36,10 +36,18 @@ public final class AuditTrail {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
+    private final boolean chained;
+
     public AuditTrail(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+        this(jdbc, transactions, clock, true);
+    }
+
+    /** @param chained false only to measure what the chain costs: events are then not linked and do not verify */
+    public AuditTrail(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, boolean chained) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.chained = chained;
     }
 
     public void append(AuditEvent event) {
@@ -47,12 +55,19 @@ public final class AuditTrail {
     }
 
     private void appendInTransaction(AuditEvent event) {
-        int chain = ThreadLocalRandom.current().nextInt(CHAINS);
+        int chain = chained ? ThreadLocalRandom.current().nextInt(CHAINS) : 0;
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);   // PostgreSQL keeps microseconds
-        var head = jdbc.sql("SELECT last_seq, last_hash FROM audit_chains WHERE chain_id = ? FOR UPDATE")
-                .param(chain).query().singleRow();
-        long seq = ((Number) head.get("last_seq")).longValue() + 1;
-        byte[] prev = (byte[]) head.get("last_hash");
+        long seq;
+        byte[] prev;
+        if (chained) {
+            var head = jdbc.sql("SELECT last_seq, last_hash FROM audit_chains WHERE chain_id = ? FOR UPDATE")
+                    .param(chain).query().singleRow();
+            seq = ((Number) head.get("last_seq")).longValue() + 1;
+            prev = (byte[]) head.get("last_hash");
+        } else {
+            seq = jdbc.sql("SELECT nextval('audit_unchained_seq')").query(Long.class).single();
+            prev = new byte[32];
+        }
         String details = event.details() == null ? null : JSONObjectUtils.toJSONString(sorted(event.details()));
         byte[] hash = hash(prev, chain, seq, at, event, details);
         jdbc.sql("""
@@ -67,11 +82,18 @@ public final class AuditTrail {
                 .param("scopes", event.scopes()).param("addr", event.clientAddress()).param("details", details)
                 .param("prev", prev).param("hash", hash)
                 .update();
-        jdbc.sql("UPDATE audit_chains SET last_seq = ?, last_hash = ? WHERE chain_id = ?")
-                .params(seq, hash, chain).update();
+        if (chained) {
+            jdbc.sql("UPDATE audit_chains SET last_seq = ?, last_hash = ? WHERE chain_id = ?")
+                    .params(seq, hash, chain).update();
+        }
     }
 
-    /** Recomputes every chain; returns the problems found (empty when the trail is intact). */
+    /** Number of events, for the verify report. */
+    public long size() {
+        return jdbc.sql("SELECT count(*) FROM audit_events").query(Long.class).single();
+    }
+
+    /** Recomputes every chain; returns the problems found, first broken link of each chain first (empty when intact). */
     public List<String> verify() {
         List<String> problems = new ArrayList<>();
         for (int chain = 0; chain < CHAINS; chain++) {
@@ -79,7 +101,7 @@ public final class AuditTrail {
             byte[][] expectedPrev = {new byte[32]};
             long[] expectedSeq = {1};
             jdbc.sql("""
-                    SELECT chain_seq, occurred_at, type, outcome, reason, actor, agent_id, jti, task_id, parent_jti,
+                    SELECT id, chain_seq, occurred_at, type, outcome, reason, actor, agent_id, jti, task_id, parent_jti,
                            audience, scopes, client_address, details::text AS details, prev_hash, hash
                     FROM audit_events WHERE chain_id = ? ORDER BY chain_seq""").param(c).query(rs -> {
                 long seq = rs.getLong("chain_seq");
@@ -92,14 +114,16 @@ public final class AuditTrail {
                 String details = rs.getString("details");
                 String canonical = details == null ? null : canonicalJson(details);
                 byte[] recomputed = hash(prev, c, seq, rs.getTimestamp("occurred_at").toInstant(), event, canonical);
+                long id = rs.getLong("id");
                 if (seq != expectedSeq[0]) {
-                    problems.add("chain " + c + ": expected sequence " + expectedSeq[0] + " but found " + seq);
+                    problems.add("event " + id + " (chain " + c + "): expected sequence " + expectedSeq[0] + " but found " + seq
+                            + " (events removed or inserted)");
                 }
                 if (!Arrays.equals(prev, expectedPrev[0])) {
-                    problems.add("chain " + c + " seq " + seq + ": previous hash does not match");
+                    problems.add("event " + id + " (chain " + c + " seq " + seq + "): previous hash does not match");
                 }
                 if (!MessageDigest.isEqual(recomputed, stored)) {
-                    problems.add("chain " + c + " seq " + seq + ": hash does not match the content");
+                    problems.add("event " + id + " (chain " + c + " seq " + seq + "): content does not match its hash (edited)");
                 }
                 expectedPrev[0] = stored;
                 expectedSeq[0] = seq + 1;

@@ -30,7 +30,7 @@ class UsageConfiguration {
     @Bean
     UsageEndpoint usageEndpoint(ResourceServerSecrets secrets, IssuedTokenStore tokens, JdbcClient jdbc,
                                 TransactionTemplate transactions, AuditTrail audit, Clock clock, MeterRegistry meters) {
-        return new UsageEndpoint(secrets, tokens, new UsageLedger(jdbc, transactions, clock), audit, clock, meters);
+        return new UsageEndpoint(secrets, tokens, new UsageLedger(jdbc, transactions, clock, audit), audit, clock, meters);
     }
 
     @Bean

@@ -24,10 +24,13 @@ final class UsageLedger {
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    UsageLedger(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    private final dev.mandate.broker.audit.AuditTrail audit;
+
+    UsageLedger(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, dev.mandate.broker.audit.AuditTrail audit) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.audit = audit;
     }
 
     sealed interface Outcome permits Charged, Insufficient {
@@ -73,6 +76,9 @@ final class UsageLedger {
                         .param("jti", token.jti()).param("key", idempotencyKey).param("rs", resourceServerId)
                         .param("account", token.budgetAccountId()).param("amount", amount).param("remaining", remaining)
                         .param("at", Timestamp.from(now)).query(Long.class).single();
+                audit.append(dev.mandate.broker.audit.AuditEvent.success("usage.charge").actor("rs:" + resourceServerId)
+                        .agent(token.agentId()).jti(token.jti()).task(token.taskId())
+                        .details(java.util.Map.of("charge_id", id, "amount", amount)).build());
                 return new Charged(id, amount, remaining, limit, unit, false);
             });
         } catch (DuplicateKeyException raced) {
