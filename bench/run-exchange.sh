@@ -20,8 +20,9 @@ measure() {  # $1 label; wrk args follow
 export AUDIENCE=https://orders.example.com SCOPE=orders:read
 export SUBJECT_TOKEN; SUBJECT_TOKEN=$(mint planner)
 measure root -s exchange.lua "$B/oauth2/token"
+[ -n "${ROOT_ONLY:-}" ] && exit 0
 PARENT=$(curl -s "$B/oauth2/token" -d grant_type=urn:ietf:params:oauth:grant-type:token-exchange \
   --data-urlencode "subject_token=$(mint planner)" -d subject_token_type=urn:ietf:params:oauth:token-type:jwt \
   -d audience=$AUDIENCE -d scope=$SCOPE -d ttl=900 | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 export SUBJECT_TOKEN=$PARENT ACTOR_TOKEN; ACTOR_TOKEN=$(mint coder)
-measure delegated -s exchange.lua "$B/oauth2/token"
+[ -n "${ROOT_ONLY:-}" ] || measure delegated -s exchange.lua "$B/oauth2/token"
