@@ -113,6 +113,8 @@ class InteropTest extends TokenEndpointTest {
         assumeTrue(nodeAvailable(), "node is not installed here");
         Path script = dir.resolve("verify.mjs");
         Files.writeString(script, """
+                import { webcrypto } from 'node:crypto';
+                const subtle = webcrypto.subtle;
                 const [,, issuer, audience, token] = process.argv;
                 const b64 = s => Buffer.from(s, 'base64url');
                 async function verify(t) {
@@ -122,8 +124,8 @@ class InteropTest extends TokenEndpointTest {
                   const jwks = await (await fetch(meta.jwks_uri)).json();
                   const jwk = jwks.keys.find(k => k.kid === header.kid);
                   if (!jwk || header.alg !== 'ES256' || header.typ !== 'at+jwt') return false;
-                  const key = await crypto.subtle.importKey('jwk', jwk, {name: 'ECDSA', namedCurve: 'P-256'}, false, ['verify']);
-                  const ok = await crypto.subtle.verify({name: 'ECDSA', hash: 'SHA-256'}, key, b64(s), Buffer.from(h + '.' + p));
+                  const key = await subtle.importKey('jwk', jwk, {name: 'ECDSA', namedCurve: 'P-256'}, false, ['verify']);
+                  const ok = await subtle.verify({name: 'ECDSA', hash: 'SHA-256'}, key, b64(s), Buffer.from(h + '.' + p));
                   return ok && claims.iss === issuer && claims.aud === audience && claims.exp > Date.now() / 1000;
                 }
                 const tampered = (() => { const [h, p, s] = token.split('.');
