@@ -59,11 +59,15 @@ class InteropTest extends TokenEndpointTest {
     }
 
     private ConfigurableApplicationContext resourceServer(boolean rfc9068) {
-        return new SpringApplicationBuilder(StockResourceServer.class).run(
+        return resourceServer("--interop.rfc9068=" + rfc9068,
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=http://localhost:" + port);
+    }
+
+    private ConfigurableApplicationContext resourceServer(String... settings) {
+        List<String> args = new java.util.ArrayList<>(List.of(settings));
+        args.addAll(List.of(
                 "--spring.config.name=stock-resource-server",   // not the broker's application.properties
                 "--server.port=0",
-                "--interop.rfc9068=" + rfc9068,
-                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=http://localhost:" + port,
                 "--spring.autoconfigure.exclude="
                         + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
                         + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
@@ -71,7 +75,24 @@ class InteropTest extends TokenEndpointTest {
                         + "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration,"
                         + "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration,"
                         + "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
-                "--spring.main.banner-mode=off");
+                "--spring.main.banner-mode=off"));
+        return new SpringApplicationBuilder(StockResourceServer.class).run(args.toArray(String[]::new));
+    }
+
+    @Test
+    @DisplayName("issue 9: with token-validator on the classpath, two properties (mandate.issuer-uri, mandate.audience) make a Spring "
+            + "resource server accept Mandate tokens and refuse other audiences")
+    void springResourceServerWithMandateAutoConfiguration() {
+        try (ConfigurableApplicationContext app = resourceServer("--mandate.issuer-uri=http://localhost:" + port,
+                "--mandate.audience=" + audience)) {
+            HttpResponse<String> ok = callOrders(app, token);
+            assertThat(ok.statusCode()).as(ok.headers().map().toString()).isEqualTo(200);
+            assertThat(ok.body()).contains(subject);
+        }
+        try (ConfigurableApplicationContext other = resourceServer("--mandate.issuer-uri=http://localhost:" + port,
+                "--mandate.audience=https://another.example.com")) {
+            assertThat(callOrders(other, token).statusCode()).isEqualTo(401);
+        }
     }
 
     private HttpResponse<String> callOrders(ConfigurableApplicationContext app, String bearer) {
