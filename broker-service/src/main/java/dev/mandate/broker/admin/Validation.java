@@ -50,6 +50,14 @@ public final class Validation {
         return require(ok, field, "must be an absolute URI of at most 512 characters");
     }
 
+    /** A PUT body may repeat the resource's id, but only unchanged. */
+    public static void samePathId(String inBody, String inPath, String field) {
+        if (inBody != null && !inBody.equals(inPath)) {
+            throw new AdminRefusal(400, "validation", "the " + field + " in the body differs from the path",
+                    List.of(Map.of("field", field, "message", "must equal the path " + field)));
+        }
+    }
+
     public void orRefuse() {
         if (!errors.isEmpty()) {
             throw new AdminRefusal(400, "validation", "the request has invalid fields", errors);

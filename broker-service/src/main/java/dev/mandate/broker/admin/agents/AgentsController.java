@@ -92,10 +92,7 @@ class AgentsController {
     @PutMapping(path = "/{id}", consumes = "application/json")
     ResponseEntity<AgentView> update(@PathVariable String id, @RequestBody AgentRequest request,
                                      @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        if (request.id() != null && !request.id().equals(id)) {
-            throw new AdminRefusal(400, "validation", "the id in the body differs from the path",
-                    List.of(Map.of("field", "id", "message", "must equal the path id")));
-        }
+        Validation.samePathId(request.id(), id, "id");
         AgentView current = find(id);
         AgentRequest r = validate(new AgentRequest(id, request.issuerId(), request.subject(), request.allowedScopes(),
                 request.mayDelegateTo(), request.maxDelegationDepth(), request.maxTtlSeconds(), request.enabled()), false, current);

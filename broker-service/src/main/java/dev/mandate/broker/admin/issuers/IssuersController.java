@@ -92,10 +92,7 @@ class IssuersController {
     @PutMapping(path = "/{id}", consumes = "application/json")
     ResponseEntity<IssuerView> update(@PathVariable String id, @RequestBody IssuerRequest request,
                                       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        if (request.id() != null && !request.id().equals(id)) {
-            throw new AdminRefusal(400, "validation", "the id in the body differs from the path",
-                    List.of(Map.of("field", "id", "message", "must equal the path id")));
-        }
+        Validation.samePathId(request.id(), id, "id");
         String jwks = validate(new IssuerRequest(id, request.issuer(), request.jwksUri(), request.jwks(), request.audience(),
                 request.algorithms()), false);
         Long expected = Pages.ifMatch(ifMatch);

@@ -116,10 +116,7 @@ class ResourceServersController {
     @PutMapping(path = "/{id}", consumes = "application/json")
     ResponseEntity<ResourceServerView> update(@PathVariable String id, @RequestBody ResourceServerRequest request,
                                               @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        if (request.id() != null && !request.id().equals(id)) {
-            throw new AdminRefusal(400, "validation", "the id in the body differs from the path",
-                    List.of(Map.of("field", "id", "message", "must equal the path id")));
-        }
+        Validation.samePathId(request.id(), id, "id");
         validate(request, false);
         Long expected = Pages.ifMatch(ifMatch);
         find(id);

@@ -83,10 +83,7 @@ class ScopesController {
     @PutMapping(path = "/{name}", consumes = "application/json")
     ResponseEntity<ScopeView> update(@PathVariable String name, @RequestBody ScopeRequest request,
                                      @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        if (request.name() != null && !request.name().equals(name)) {
-            throw new AdminRefusal(400, "validation", "the name in the body differs from the path",
-                    List.of(Map.of("field", "name", "message", "must equal the path name")));
-        }
+        Validation.samePathId(request.name(), name, "name");
         ScopeRequest r = validate(new ScopeRequest(name, request.resourceServerId(), request.description(),
                 request.defaultTtlSeconds(), request.maxTtlSeconds(), request.maxBudget(), request.delegable()), false);
         Long expected = Pages.ifMatch(ifMatch);
