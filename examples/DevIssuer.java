@@ -1,6 +1,7 @@
 // A stand-in workload-identity issuer for local use, with nothing but a JDK:
 //   java examples/DevIssuer.java init <dir>                      generate an ES256 key, write <dir>/jwks.json
 //   java examples/DevIssuer.java mint <dir> <iss> <sub> <aud>    print a workload JWT valid for 5 minutes
+//   java examples/DevIssuer.java mint-many <dir> <iss> <sub> <aud> <n>   n of them, one per line (benchmarks)
 // In production the JWT comes from SPIRE, Kubernetes or your CI provider instead.
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,12 @@ public class DevIssuer {
             init(Path.of(args[1]));
         } else if (args.length == 5 && args[0].equals("mint")) {
             System.out.println(mint(Path.of(args[1]), args[2], args[3], args[4]));
+        } else if (args.length == 6 && args[0].equals("mint-many")) {   // for benchmarks: one fresh JWT per line
+            StringBuilder out = new StringBuilder();
+            for (int i = 0, n = Integer.parseInt(args[5]); i < n; i++) {
+                out.append(mint(Path.of(args[1]), args[2], args[3], args[4])).append('\n');
+            }
+            System.out.print(out);
         } else {
             System.err.println("usage: init <dir> | mint <dir> <iss> <sub> <aud>");
             System.exit(2);
