@@ -34,7 +34,9 @@ public record MandateProperties(
         @DefaultValue Jwks jwks,
         @DefaultValue("false") boolean allowInsecureIssuers,
         @DefaultValue("3600s") Duration maxTokenTtl,
-        @DefaultValue("1h") Duration resourceServerSecretOverlap) {
+        @DefaultValue("1h") Duration resourceServerSecretOverlap,
+        @DefaultValue Database database,
+        @DefaultValue RateLimit rateLimit) {
 
     /**
      * @param algorithm        JWS algorithm of newly generated signing keys: ES256 (default) or RS256;
@@ -48,5 +50,27 @@ public record MandateProperties(
 
     /** @param maxAge how long resource servers may cache the JWKS ({@code Cache-Control: max-age}) */
     public record Jwks(@DefaultValue("300s") Duration maxAge) {
+    }
+
+    /**
+     * @param longStatementTimeout statement and socket timeout for the few operations that may
+     *                             legitimately run long (schema migrations, audit verification);
+     *                             request paths keep the pool's short limits
+     */
+    public record Database(@DefaultValue("10m") Duration longStatementTimeout) {
+    }
+
+    /**
+     * Refusal rate limit of the OAuth endpoints, per client address: every refused request takes
+     * one permit; with none left the address gets 429 + Retry-After before any parsing or
+     * signature check, until permits refill. Successful requests take nothing.
+     *
+     * @param enabled        false turns the limit off
+     * @param refusals       permits per address (the burst of refusals allowed)
+     * @param period         time in which {@code refusals} permits refill
+     * @param trackedClients addresses tracked at once (least recently seen are forgotten)
+     */
+    public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("30") int refusals,
+                            @DefaultValue("60s") Duration period, @DefaultValue("100000") int trackedClients) {
     }
 }
