@@ -36,7 +36,8 @@ public record MandateProperties(
         @DefaultValue("3600s") Duration maxTokenTtl,
         @DefaultValue("1h") Duration resourceServerSecretOverlap,
         @DefaultValue Database database,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue Http http) {
 
     /**
      * @param algorithm        JWS algorithm of newly generated signing keys: ES256 (default) or RS256;
@@ -72,5 +73,13 @@ public record MandateProperties(
      */
     public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("30") int refusals,
                             @DefaultValue("60s") Duration period, @DefaultValue("100000") int trackedClients) {
+    }
+
+    /**
+     * @param maxHeaderCount  request headers allowed (more: 400 before anything else runs)
+     * @param bodyReadTimeout longest time to receive a whole request body on the OAuth and usage
+     *                        endpoints (a slow upload gets 408 and the connection is closed)
+     */
+    public record Http(@DefaultValue("64") int maxHeaderCount, @DefaultValue("10s") Duration bodyReadTimeout) {
     }
 }

@@ -2,9 +2,9 @@ package dev.mandate.broker.oauth;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.ArrayList;
 
+import dev.mandate.broker.http.BodyReader;
+import dev.mandate.broker.http.RefusalRateLimiter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -28,15 +30,28 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * POST only; {@code application/x-www-form-urlencoded} only (no JSON, no multipart); no parameters
  * in the query string (tokens must not end up in access logs); at most 64 KiB of body; and no
  * RFC 6749/7009/7662/8693 parameter more than once, except {@code audience} and {@code resource}.
- * The body is parsed here once, and later stages read the parsed parameters.
+ * The body is parsed here once, and later stages read the parsed parameters. A client address
+ * that used up its refusal budget ({@link RefusalRateLimiter}) gets 429 before any of this; a body
+ * that arrives too slowly gets 408 and the connection is closed.
  */
 public final class FormRequestFilter extends OncePerRequestFilter {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    public static final int MAX_PARAMETERS = 32;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FormRequestFilter.class);
 
     private static final Set<String> PATHS = Set.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
     private static final Set<String> MAY_REPEAT = Set.of("audience", "resource");
+
+    private final RefusalRateLimiter limiter;
+    private final EndpointMetrics metrics;
+    private final Duration bodyReadTimeout;
+
+    public FormRequestFilter(RefusalRateLimiter limiter, EndpointMetrics metrics, Duration bodyReadTimeout) {
+        this.limiter = limiter;
+        this.metrics = metrics;
+        this.bodyReadTimeout = bodyReadTimeout;
+    }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -47,40 +62,60 @@ public final class FormRequestFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         EndpointMetrics.markStart(request);
+        String client = request.getRemoteAddr();
+        long retryAfter = limiter.retryAfterSeconds(client);
+        if (retryAfter > 0) {
+            metrics.refused(request, "slow_down", "rate_limited");
+            response.setHeader("Retry-After", String.valueOf(retryAfter));
+            OAuthErrors.write(response, 429, "slow_down",
+                    "too many refused requests from this client; retry after " + retryAfter + " s");
+            return;
+        }
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
-            OAuthErrors.write(response, 405, "invalid_request", "only POST is allowed here");
+            refuse(request, response, 405, "method_not_allowed", "only POST is allowed here");
             return;
         }
         if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
-            OAuthErrors.write(response, "invalid_request", "parameters must be sent in the form body, not in the query string");
+            refuse(request, response, 400, "query_string", "parameters must be sent in the form body, not in the query string");
             return;
         }
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim()
                 .equals("application/x-www-form-urlencoded")) {
-            OAuthErrors.write(response, "invalid_request", "the body must be application/x-www-form-urlencoded");
+            refuse(request, response, 400, "content_type", "the body must be application/x-www-form-urlencoded");
             return;
         }
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            OAuthErrors.write(response, 413, "invalid_request", "the body is larger than 64 KiB");
+            refuse(request, response, 413, "body_too_large", "the body is larger than 64 KiB");
             return;
         }
-        byte[] body = readAtMost(request.getInputStream(), MAX_BODY_BYTES + 1);
+        byte[] body;
+        try {
+            body = BodyReader.read(request, MAX_BODY_BYTES, bodyReadTimeout);
+        } catch (BodyReader.SlowBody e) {
+            response.setHeader("Connection", "close");
+            refuse(request, response, 408, "slow_body", e.getMessage());
+            return;
+        }
         if (body.length > MAX_BODY_BYTES) {
-            OAuthErrors.write(response, 413, "invalid_request", "the body is larger than 64 KiB");
+            refuse(request, response, 413, "body_too_large", "the body is larger than 64 KiB");
             return;
         }
         Map<String, List<String>> form;
         try {
             form = parse(new String(body, StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
-            OAuthErrors.write(response, "invalid_request", "the form body is not valid application/x-www-form-urlencoded");
+            refuse(request, response, 400, "malformed_form", "the form body is not valid application/x-www-form-urlencoded");
+            return;
+        }
+        if (form.size() > MAX_PARAMETERS) {
+            refuse(request, response, 400, "too_many_parameters", "the form has more than " + MAX_PARAMETERS + " parameters");
             return;
         }
         for (var entry : form.entrySet()) {
             if (entry.getValue().size() > 1 && !MAY_REPEAT.contains(entry.getKey())) {
-                OAuthErrors.write(response, "invalid_request", "parameter '" + safeName(entry.getKey()) + "' must not repeat");
+                refuse(request, response, 400, "repeated_parameter", "parameter '" + safeName(entry.getKey()) + "' must not repeat");
                 return;
             }
         }
@@ -98,6 +133,14 @@ public final class FormRequestFilter extends OncePerRequestFilter {
                 OAuthErrors.write(response, "server_error", "the broker failed to process the request");
             }
         }
+    }
+
+    /** A refusal before Spring Security: counted against the client's refusal budget and in the metrics. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, int status, String reason, String description)
+            throws IOException {
+        limiter.refused(request.getRemoteAddr());
+        metrics.refused(request, "invalid_request", reason);
+        OAuthErrors.write(response, status, "invalid_request", description);
     }
 
     static Map<String, List<String>> parse(String body) {
@@ -119,10 +162,6 @@ public final class FormRequestFilter extends OncePerRequestFilter {
 
     private static String safeName(String name) {
         return name.length() <= 40 && name.matches("[A-Za-z0-9_.-]*") ? name : "(unprintable)";
-    }
-
-    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
-        return in.readNBytes(limit);
     }
 
     /** The request as later stages see it: parameters from the parsed body only, body replayable. */

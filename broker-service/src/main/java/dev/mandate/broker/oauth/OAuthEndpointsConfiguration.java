@@ -1,6 +1,8 @@
 package dev.mandate.broker.oauth;
 
+import dev.mandate.broker.MandateProperties;
 import dev.mandate.broker.audit.AuditTrail;
+import dev.mandate.broker.http.RefusalRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -12,8 +14,10 @@ class OAuthEndpointsConfiguration {
 
     /** Runs before Spring Security, so malformed requests never reach client authentication. */
     @Bean
-    FilterRegistrationBean<FormRequestFilter> formRequestFilter() {
-        FilterRegistrationBean<FormRequestFilter> registration = new FilterRegistrationBean<>(new FormRequestFilter());
+    FilterRegistrationBean<FormRequestFilter> formRequestFilter(RefusalRateLimiter limiter, EndpointMetrics metrics,
+                                                                MandateProperties properties) {
+        FilterRegistrationBean<FormRequestFilter> registration = new FilterRegistrationBean<>(
+                new FormRequestFilter(limiter, metrics, properties.http().bodyReadTimeout()));
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 10);
         registration.addUrlPatterns("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke");
         return registration;
@@ -25,7 +29,7 @@ class OAuthEndpointsConfiguration {
     }
 
     @Bean
-    OAuthFailureHandler oauthFailureHandler(AuditTrail audit, EndpointMetrics metrics) {
-        return new OAuthFailureHandler(audit, metrics);
+    OAuthFailureHandler oauthFailureHandler(AuditTrail audit, EndpointMetrics metrics, RefusalRateLimiter limiter) {
+        return new OAuthFailureHandler(audit, metrics, limiter);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import dev.mandate.broker.audit.AuditEvent;
 import dev.mandate.broker.audit.AuditTrail;
+import dev.mandate.broker.http.RefusalRateLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -26,10 +27,12 @@ public final class OAuthFailureHandler implements AuthenticationFailureHandler {
 
     private final AuditTrail audit;
     private final EndpointMetrics metrics;
+    private final RefusalRateLimiter limiter;
 
-    public OAuthFailureHandler(AuditTrail audit, EndpointMetrics metrics) {
+    public OAuthFailureHandler(AuditTrail audit, EndpointMetrics metrics, RefusalRateLimiter limiter) {
         this.audit = audit;
         this.metrics = metrics;
+        this.limiter = limiter;
     }
 
     @Override
@@ -56,6 +59,7 @@ public final class OAuthFailureHandler implements AuthenticationFailureHandler {
         String type = EndpointMetrics.eventType(request);
         metrics.refused(request, error, reason);
         if (!"temporarily_unavailable".equals(error)) {
+            limiter.refused(request.getRemoteAddr());
             try {
                 audit.append(AuditEvent.refused(type, reason).agent(agent).actor(agent)
                         .clientAddress(request.getRemoteAddr()).build());

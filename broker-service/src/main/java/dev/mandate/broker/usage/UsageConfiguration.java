@@ -29,8 +29,10 @@ class UsageConfiguration {
 
     @Bean
     UsageEndpoint usageEndpoint(ResourceServerSecrets secrets, IssuedTokenStore tokens, JdbcClient jdbc,
-                                TransactionTemplate transactions, AuditTrail audit, Clock clock, MeterRegistry meters) {
-        return new UsageEndpoint(secrets, tokens, new UsageLedger(jdbc, transactions, clock, audit), audit, clock, meters);
+                                TransactionTemplate transactions, AuditTrail audit, Clock clock, MeterRegistry meters,
+                                dev.mandate.broker.MandateProperties properties) {
+        return new UsageEndpoint(secrets, tokens, new UsageLedger(jdbc, transactions, clock, audit), audit, clock, meters,
+                properties.http().bodyReadTimeout());
     }
 
     @Bean

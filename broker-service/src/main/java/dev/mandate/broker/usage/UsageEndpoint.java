@@ -42,9 +42,11 @@ public final class UsageEndpoint {
     private final AuditTrail audit;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final java.time.Duration bodyReadTimeout;
 
     UsageEndpoint(ResourceServerSecrets secrets, IssuedTokenStore tokens, UsageLedger ledger, AuditTrail audit, Clock clock,
-                  MeterRegistry meters) {
+                  MeterRegistry meters, java.time.Duration bodyReadTimeout) {
+        this.bodyReadTimeout = bodyReadTimeout;
         this.secrets = secrets;
         this.tokens = tokens;
         this.ledger = ledger;
@@ -78,7 +80,14 @@ public final class UsageEndpoint {
                 refuse(response, server, 413, "payload-too-large", "Payload Too Large", "the body is larger than 64 KiB", null);
                 return;
             }
-            byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+            byte[] body;
+            try {
+                body = dev.mandate.broker.http.BodyReader.read(request, MAX_BODY_BYTES, bodyReadTimeout);
+            } catch (dev.mandate.broker.http.BodyReader.SlowBody e) {
+                response.setHeader("Connection", "close");
+                refuse(response, server, 408, "request-timeout", "Request Timeout", e.getMessage(), null);
+                return;
+            }
             if (body.length > MAX_BODY_BYTES) {
                 refuse(response, server, 413, "payload-too-large", "Payload Too Large", "the body is larger than 64 KiB", null);
                 return;
@@ -95,12 +104,22 @@ public final class UsageEndpoint {
                 refuse(response, server, 403, "wrong-audience", "Forbidden", "the token is not addressed to this resource server", token);
                 return;
             }
-            if (token == null || !token.activeAt(clock.instant())) {
+            UsageLedger.Outcome outcome;
+            if (token != null && !token.activeAt(clock.instant())) {
+                // A retry of a charge that was recorded before the token was revoked or expired gets
+                // the recorded answer, so the resource server learns that it was charged.
+                outcome = ledger.find(token.jti(), usage.idempotencyKey()).orElse(null);
+            } else {
+                outcome = null;
+            }
+            if (outcome == null && (token == null || !token.activeAt(clock.instant()))) {
                 String detail = token == null ? "unknown token" : token.chainRevoked() ? "the token is revoked" : "the token has expired";
                 refuse(response, server, 409, "token-inactive", "Conflict", detail, token);
                 return;
             }
-            UsageLedger.Outcome outcome = ledger.charge(token, server, usage.amount(), usage.idempotencyKey());
+            if (outcome == null) {
+                outcome = ledger.charge(token, server, usage.amount(), usage.idempotencyKey());
+            }
             if (outcome instanceof UsageLedger.Insufficient insufficient) {
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("remaining", insufficient.remaining());

@@ -87,7 +87,8 @@ final class UsageLedger {
         }
     }
 
-    private Optional<Charged> find(String jti, String idempotencyKey) {
+    /** The charge already recorded under this key for this token, as a replay. */
+    Optional<Charged> find(String jti, String idempotencyKey) {
         return jdbc.sql("""
                 SELECT c.id, c.amount, c.remaining_after, b.limit_amount, b.unit
                 FROM usage_charges c LEFT JOIN budget_accounts b ON b.id = c.budget_account_id

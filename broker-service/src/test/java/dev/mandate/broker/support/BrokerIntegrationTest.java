@@ -41,6 +41,8 @@ public abstract class BrokerIntegrationTest {
         registry.add("mandate.data-dir", DATA_DIR::toString);
         registry.add("mandate.admin-token", () -> ADMIN_TOKEN);
         registry.add("mandate.allow-insecure-issuers", () -> "true");
+        // Attack tests send hundreds of refusals from 127.0.0.1; the limiter has its own test (HttpHardeningTest).
+        registry.add("mandate.rate-limit.enabled", () -> "false");
         TestDatabase.properties().forEach((key, value) -> registry.add(key, () -> value));
     }
 

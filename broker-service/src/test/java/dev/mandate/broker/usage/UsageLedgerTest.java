@@ -154,6 +154,22 @@ class UsageLedgerTest extends TokenEndpointTest {
     }
 
     @Test
+    @DisplayName("a retry of a charge recorded before the token was revoked gets the recorded answer; a new key gets 409")
+    void replayAfterRevocation() throws Exception {
+        String token = rootToken("10");
+        Map<String, Object> first = JSONObjectUtils.parse(charge(token, 3, "req-before-revoke").body());
+        post("/oauth2/revoke", form("token", token, "client_assertion_type", JWT_BEARER,
+                "client_assertion", spire.mint(plannerSubject, "http://localhost:" + port)), null, null);
+        HttpResponse<String> retry = charge(token, 3, "req-before-revoke");
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        assertThat(JSONObjectUtils.parse(retry.body())).containsEntry("replayed", true).containsEntry("charge_id", first.get("charge_id"))
+                .containsEntry("remaining", 7L);
+        assertThat(charge(token, 3, "req-after-revoke").statusCode()).isEqualTo(409);
+        assertThat(count("SELECT charged FROM budget_accounts WHERE id = (SELECT budget_account_id FROM usage_charges WHERE id = ?)",
+                first.get("charge_id"))).isEqualTo(3L);
+    }
+
+    @Test
     @DisplayName("a token without a budget is recorded with remaining null")
     void noBudget() throws Exception {
         Map<String, Object> body = JSONObjectUtils.parse(charge(rootToken(null), 7, "req-nb").body());
