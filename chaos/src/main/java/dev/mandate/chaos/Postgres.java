@@ -59,12 +59,22 @@ final class Postgres implements AutoCloseable {
         signal("-CONT");
     }
 
+    /** The postmaster first (so it cannot fork a backend the list misses), then every descendant. */
     private void signal(String signal) throws IOException {
         long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-        List<String> command = new ArrayList<>(List.of("kill", signal, String.valueOf(postmaster)));
-        ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(d -> command.add(String.valueOf(d.pid()))));
+        kill(signal, List.of(String.valueOf(postmaster)));
+        List<String> children = new ArrayList<>();
+        ProcessHandle.of(postmaster).ifPresent(p -> p.descendants().forEach(d -> children.add(String.valueOf(d.pid()))));
+        if (!children.isEmpty()) {
+            kill(signal, children);
+        }
+    }
+
+    private static void kill(String signal, List<String> pids) throws IOException {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        command.addAll(pids);
         try {
-            new ProcessBuilder(command).inheritIO().start().waitFor();
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
