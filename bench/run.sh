@@ -4,6 +4,9 @@
 #
 #   bench/run.sh                         # from the repository root; needs wrk (apt-get install wrk), bc, curl
 #   CONNS="8" DURATION=10 bench/run.sh   # quicker
+#   SCENARIOS="root-reused root-fresh" BROKER_ARGS="--spring.threads.virtual.enabled=true" JAVA_OPTS="-Xmx256m" bench/run.sh
+#       # one lever at a time: scenarios from root-reused root-fresh delegated introspection usage-hot
+#       # usage-spread jwks; BROKER_ARGS/JAVA_OPTS go to the broker's command line
 #
 # It builds the jar if missing, starts the broker on its embedded default in a fresh temporary data
 # directory with $RUN_JAVA_HOME (default Temurin 25, the Keycloak peer's JDK), registers a catalog
@@ -17,6 +20,10 @@ RUN_JAVA_HOME=${RUN_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 CONNS=${CONNS:-2 4 8 16}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-20}
+SCENARIOS=${SCENARIOS:-root-reused root-fresh delegated introspection usage-hot usage-spread jwks}
+BROKER_ARGS=${BROKER_ARGS:-}
+JAVA_OPTS=${JAVA_OPTS:-}
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 PORT=${PORT:-18099}
 B=http://localhost:$PORT
 OUT=${OUT:-bench/results-$(date +%F-%H%M)}
@@ -34,7 +41,7 @@ trap cleanup EXIT INT TERM
 echo "starting the broker with $("$RUN_JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 t0=$(date +%s%N)
 MANDATE_DATA_DIR=$WORK/data MANDATE_ADMIN_TOKEN=$ADMIN_TOKEN PORT=$PORT \
-  "$RUN_JAVA_HOME/bin/java" -jar broker-service/target/mandate-broker.jar > "$OUT/broker.log" 2>&1 &
+  "$RUN_JAVA_HOME/bin/java" $JAVA_OPTS -jar broker-service/target/mandate-broker.jar $BROKER_ARGS > "$OUT/broker.log" 2>&1 &
 BROKER_PID=$!
 until curl -sf "$B/actuator/health/readiness" >/dev/null; do sleep 0.1; done
 READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -76,26 +83,33 @@ run() {   # $1 label, $2 lua, $3 path
 }
 
 export SUBJECT_TOKEN; SUBJECT_TOKEN=$(mint planner)
-run "root exchange (workload JWT reused)" exchange.lua /oauth2/token
-export JWT_FILE=$WORK/jwts.txt
-java examples/DevIssuer.java mint-many "$WORK/issuer" https://dev-issuer.local spiffe://acme.org/agents/planner "$B" 40000 > "$JWT_FILE"
-run "root exchange (fresh workload JWT)" fresh.lua /oauth2/token
-SUBJECT_TOKEN=$(root_token); export ACTOR_TOKEN; ACTOR_TOKEN=$(mint coder)
-run "delegated exchange" exchange.lua /oauth2/token
-unset ACTOR_TOKEN
+want root-reused && run "root exchange (workload JWT reused)" exchange.lua /oauth2/token
+if want root-fresh; then
+  export JWT_FILE=$WORK/jwts.txt
+  java examples/DevIssuer.java mint-many "$WORK/issuer" https://dev-issuer.local spiffe://acme.org/agents/planner "$B" 40000 > "$JWT_FILE"
+  run "root exchange (fresh workload JWT)" fresh.lua /oauth2/token
+fi
+if want delegated; then
+  SUBJECT_TOKEN=$(root_token); export ACTOR_TOKEN; ACTOR_TOKEN=$(mint coder)
+  run "delegated exchange" exchange.lua /oauth2/token
+  unset ACTOR_TOKEN
+fi
 export TOKEN; TOKEN=$(root_token)
-run "introspection" introspect.lua /oauth2/introspect
+want introspection && run "introspection" introspect.lua /oauth2/introspect
 export TOKENS; TOKENS=$(root_token -d budget=1000000000000)
-run "usage, one hot account" usage.lua /v1/usage
-TOKENS=$(for i in $(seq 16); do root_token -d budget=1000000000000; echo; done | paste -sd, -)
-run "usage, 16 accounts" usage.lua /v1/usage
-run "JWKS" get.lua /oauth2/jwks
+want usage-hot && run "usage, one hot account" usage.lua /v1/usage
+if want usage-spread; then
+  TOKENS=$(for i in $(seq 16); do root_token -d budget=1000000000000; echo; done | paste -sd, -)
+  run "usage, 16 accounts" usage.lua /v1/usage
+fi
+want jwks && run "JWKS" get.lua /oauth2/jwks
 
 RSS=$(awk '/VmRSS/{print $2}' /proc/$BROKER_PID/status); HWM=$(awk '/VmHWM/{print $2}' /proc/$BROKER_PID/status)
 {
   echo
   echo "- JDK: $("$RUN_JAVA_HOME/bin/java" -version 2>&1 | head -1); machine: $(nproc) vCPU, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- start to ready (fresh data directory, includes initdb): ${READY_MS} ms; broker RSS after the run: $((RSS/1024)) MiB (peak $((HWM/1024)) MiB)"
+  [ -n "$BROKER_ARGS$JAVA_OPTS" ] && echo "- broker options: $JAVA_OPTS $BROKER_ARGS"
   echo "- wrk -t2, ${WARMUP} s warm-up and ${DURATION} s per cell; CPU from /proc (utime+stime) of the broker JVM and of the PostgreSQL processes"
 } | tee -a "$OUT/summary.md"
 echo "wrote $OUT/summary.md"

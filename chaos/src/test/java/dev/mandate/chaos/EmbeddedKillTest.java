@@ -26,7 +26,10 @@ class EmbeddedKillTest {
         Path jar = Path.of(System.getProperty("chaos.broker-jar", "../broker-service/target/mandate-broker.jar"));
         Path work = Files.createDirectories(Path.of(System.getProperty("chaos.work-dir", "target/chaos")));
         Path run = Files.createTempDirectory(work, "embedded-");
-        int port = new java.net.ServerSocket(0).getLocalPort();
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
         try (Broker broker = new Broker(jar, run, port, List.of("--mandate.data-dir=" + run.resolve("data")))) {
             broker.start();
             HttpClient http = HttpClient.newHttpClient();
