@@ -40,7 +40,8 @@ public record MandateProperties(
         @DefaultValue Http http) {
 
     /**
-     * @param algorithm        JWS algorithm of newly generated signing keys: ES256 (default) or RS256;
+     * @param algorithm        JWS algorithm of newly generated signing keys: ES256 (default), RS256 or
+     *                         EdDSA (Ed25519, for resource servers that support it);
      *                         changing it makes the next lifecycle check start a rotation
      * @param rotationInterval how long a key signs before its successor takes over
      * @param checkInterval    how often each instance advances the lifecycle and reloads the keys

@@ -1,7 +1,6 @@
 package dev.mandate.validator;
 
 import java.net.http.HttpClient;
-import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +17,9 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -88,8 +89,8 @@ public final class MandateTokenValidator {
             if (!(jwk instanceof AsymmetricJWK asymmetric) || (jwk.getAlgorithm() != null && !jwk.getAlgorithm().equals(header.getAlgorithm()))) {
                 throw invalid(InvalidTokenException.Reason.ALGORITHM_NOT_ALLOWED, "the key does not match the algorithm");
             }
-            Key key = asymmetric.toPublicKey();
-            if (!jwt.verify(verifiers.createJWSVerifier(header, key))) {
+            JWSVerifier verifier = jwk instanceof OctetKeyPair okp ? ed25519(okp) : verifiers.createJWSVerifier(header, asymmetric.toPublicKey());
+            if (!jwt.verify(verifier)) {
                 throw invalid(InvalidTokenException.Reason.BAD_SIGNATURE, "the signature does not verify");
             }
         } catch (JOSEException e) {
@@ -102,6 +103,15 @@ public final class MandateTokenValidator {
             throw invalid(InvalidTokenException.Reason.MALFORMED, "claims are not a JSON object");
         }
         return check(claims);
+    }
+
+    /** Ed25519 (RFC 8037) through Nimbus' verifier, which runs on Tink: only loaded when EdDSA is allowed and used. */
+    private static JWSVerifier ed25519(OctetKeyPair key) throws JOSEException {
+        try {
+            return new com.nimbusds.jose.crypto.Ed25519Verifier(key.toPublicJWK());
+        } catch (NoClassDefFoundError e) {
+            throw new JOSEException("EdDSA tokens need com.google.crypto.tink:tink on the classpath");
+        }
     }
 
     private MandateToken check(JWTClaimsSet claims) throws InvalidTokenException {

@@ -15,7 +15,10 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -94,6 +97,9 @@ public final class BrokerTokens {
 
     private static JWSSigner signer(JWK jwk) {
         try {
+            if (jwk instanceof OctetKeyPair okp) {
+                return new Ed25519Signer(okp);
+            }
             return jwk instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) jwk);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
@@ -102,6 +108,9 @@ public final class BrokerTokens {
 
     private static JWSVerifier verifier(JWK jwk) {
         try {
+            if (jwk instanceof OctetKeyPair okp) {
+                return new Ed25519Verifier(okp.toPublicJWK());
+            }
             return jwk instanceof ECKey ec ? new ECDSAVerifier(ec.toPublicJWK()) : new RSASSAVerifier(((RSAKey) jwk).toPublicJWK());
         } catch (JOSEException e) {
             throw new IllegalStateException(e);

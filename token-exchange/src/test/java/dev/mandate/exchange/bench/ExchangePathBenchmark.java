@@ -88,6 +88,9 @@ public class ExchangePathBenchmark {
     Grant grant;
     JWTClaimsSet claims;
     String minted;
+    com.nimbusds.jose.crypto.Ed25519Signer edSigner;
+    com.nimbusds.jose.crypto.Ed25519Verifier edVerifier;
+    String mintedEd;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -144,6 +147,10 @@ public class ExchangePathBenchmark {
         grant = policy.root(planner, request, catalog);
         claims = AccessTokenClaims.build(grant, BROKER);
         minted = sign(claims);
+        com.nimbusds.jose.jwk.OctetKeyPair ed = new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(Curve.Ed25519).keyID("e1").generate();
+        edSigner = new com.nimbusds.jose.crypto.Ed25519Signer(ed);
+        edVerifier = new com.nimbusds.jose.crypto.Ed25519Verifier(ed.toPublicJWK());
+        mintedEd = signEd(claims);
         cachedVerifier.verify(workloadJwt);
     }
 
@@ -165,6 +172,31 @@ public class ExchangePathBenchmark {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("b1").type(new JOSEObjectType("at+jwt")).build(), set);
         jwt.sign(brokerSigner);
         return jwt.serialize();
+    }
+
+    String signEd(JWTClaimsSet set) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("e1").type(new JOSEObjectType("at+jwt")).build(), set);
+        jwt.sign(edSigner);
+        return jwt.serialize();
+    }
+
+    /** mandate.keys.algorithm=EdDSA (Ed25519 on Tink). */
+    @Benchmark
+    public String signEdDSA() throws Exception {
+        return signEd(claims);
+    }
+
+    @Benchmark
+    public boolean reverifyMintedEdDSA() throws Exception {
+        return SignedJWT.parse(mintedEd).verify(edVerifier);
+    }
+
+    @Benchmark
+    public boolean rootPathCachedWorkloadEdDSA() throws Exception {
+        cachedVerifier.verify(workloadJwt);
+        Grant g = policy.root(planner, ExchangeRequest.parse(form), catalog);
+        String token = signEd(AccessTokenClaims.build(g, BROKER));
+        return SignedJWT.parse(token).verify(edVerifier);
     }
 
     /** A first-time workload JWT: parse, header checks, ECDSA P-256 verify, claims, agent. */
