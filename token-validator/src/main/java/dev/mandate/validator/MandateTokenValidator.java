@@ -65,7 +65,7 @@ public final class MandateTokenValidator {
         JWT parsed;
         try {
             parsed = JWTParser.parse(token);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {   // Nimbus 10.9: NPE for a JSON-null header
             throw invalid(InvalidTokenException.Reason.MALFORMED, "not a JWT");
         }
         if (!(parsed instanceof SignedJWT jwt)) {
@@ -99,7 +99,7 @@ public final class MandateTokenValidator {
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             throw invalid(InvalidTokenException.Reason.MALFORMED, "claims are not a JSON object");
         }
         return check(claims);

@@ -419,6 +419,14 @@ class RootExchangeTest extends BrokerIntegrationTest {
             assertRefused(rootRequest(token), 400, "invalid_request");
         }
 
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"null", "[]", "\"alg\"", "5"})
+        @DisplayName("a header or claims part that is JSON but not an object (found by the fuzzer: JSON null made Nimbus throw an NPE, then a 500)")
+        void headerNotAnObject(String json) throws Exception {
+            assertRefused(rootRequest(b64(json) + "." + b64(claimsJson()) + ".c2ln"), 400, "invalid_request");
+            assertRefused(rootRequest(b64("{\"alg\":\"ES256\"}") + "." + b64(json) + ".c2ln"), 400, "invalid_request");
+        }
+
         @Test
         @DisplayName("HS256 with the issuer's public key as the HMAC secret")
         void hmacConfusion() throws Exception {

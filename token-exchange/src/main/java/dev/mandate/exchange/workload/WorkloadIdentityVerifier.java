@@ -69,7 +69,9 @@ public final class WorkloadIdentityVerifier {
         com.nimbusds.jwt.JWT parsed;
         try {
             parsed = com.nimbusds.jwt.JWTParser.parse(token);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // RuntimeException: Nimbus 10.9 throws NullPointerException for a header that is JSON
+            // null ("bnVsbA"); found by WorkloadJwtFuzzTest, kept as its seed crash-7e7267a9...
             throw refused("token_malformed", "the workload JWT is not a compact JWS");
         }
         if (parsed instanceof PlainJWT) {
@@ -86,7 +88,7 @@ public final class WorkloadIdentityVerifier {
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             throw refused("claims_malformed", "the workload JWT's claims are not a JSON object");
         }
         String iss = claims.getIssuer();
