@@ -31,7 +31,7 @@ public final class IssuerKeySources {
         JWKSet set;
         try {
             set = JWKSet.parse(jwksJson);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {   // Nimbus 10.9: NPE for JSON null (found by WorkloadJwtFuzzTest)
             throw new IllegalArgumentException("not a JWK set");
         }
         if (set.getKeys().stream().anyMatch(JWK::isPrivate)) {

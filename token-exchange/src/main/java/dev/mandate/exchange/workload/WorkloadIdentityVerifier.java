@@ -151,7 +151,8 @@ public final class WorkloadIdentityVerifier {
         try {
             keys = new JWSVerificationKeySelector<SecurityContext>(jwt.getHeader().getAlgorithm(), issuer.keys())
                     .selectJWSKeys(jwt.getHeader(), null);
-        } catch (KeySourceException e) {
+        } catch (KeySourceException | RuntimeException e) {
+            // RuntimeException: Nimbus lets a NullPointerException out of a JWKS document that is JSON null.
             throw new ExchangeRefused(ExchangeError.TEMPORARILY_UNAVAILABLE, "issuer_keys_unavailable",
                     "the issuer's keys cannot be fetched right now");
         }
